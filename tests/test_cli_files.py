@@ -300,6 +300,12 @@ FOLDER_REFUSALS = {
         ["report", "--db", "new/"],
         "new/ ends with a slash, so it names a folder; name a file",
     ),
+    # Path("") is the current folder: it was said to be `. is a folder`.
+    "an empty database name": (["report", "--db", ""], "--db is empty; name a file"),
+    "an empty file name": (
+        ["backup", " ", "--db", "book.db"],
+        "the file's name is empty; name a file",
+    ),
 }
 
 

@@ -34,6 +34,10 @@ class FilePath(click.ParamType):
         if isinstance(value, Path):
             return value
         text = os.fsdecode(value)
+        if not text.strip():
+            # Path("") is the current folder: `--db ""` was said to be "a folder".
+            named = param.opts[0] if isinstance(param, click.Option) else "the file's name"
+            raise UserError(f"{named} is empty; name a file")
         # Path() drops a trailing slash, and would write a file where a folder was meant.
         if text.endswith(("/", os.sep)):
             raise UserError(f"{text} ends with a slash, so it names a folder; name a file")

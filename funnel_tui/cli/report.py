@@ -96,7 +96,12 @@ def report(
         else:
             also = f"{listed(others)} targets also cover {day}"
         asks = " or ".join(f"--period {kind}" for kind in others)
-        click.echo(f"The {pace.period}'s target is shown; {also} (funnel report {asks}).")
+        # Wrapped at the width the table takes (80 columns when piped), as the table is.
+        console.print(
+            f"The {pace.period}'s target is shown; {also} (funnel report {asks}).",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _team_report(
