@@ -77,7 +77,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         # In the new time's field, as in the outcome dialog's: an ambiguous `next fri`
         # switches to the other Friday, and back.
         Binding("down", "other_day", "Other day", show=False, priority=True),
-        Binding("enter", "save_when", "Save", show=False, priority=True),
+        Binding("enter", "save_when", "Save new time", priority=True),
         Binding("tab,shift+tab", "stay_in_field", show=False, priority=True),
         Binding("j,down", "cursor('down')", "Down", show=False, priority=True),
         Binding("k,up", "cursor('up')", "Up", show=False, priority=True),
