@@ -382,12 +382,12 @@ def test_the_report_command_prints_sources_without_escapes(demo_storage: Storage
 
 
 def test_the_report_shows_a_currency_symbol_as_typed(demo_storage: Storage) -> None:
-    demo_storage.db["settings"].upsert({"key": "currency", "value": "[/]"}, pk="key")
+    demo_storage.db["settings"].upsert({"key": "currency", "value": "[/b]"}, pk="key")
     result = CliRunner().invoke(
         cli, ["report", "--today", f"{FROZEN_NOW:%Y-%m-%d}", "--db", str(demo_storage.path)]
     )
     assert result.exit_code == 0, result.exception
-    assert "[/]" in result.stdout
+    assert "[/b]" in result.stdout
 
 
 async def test_a_currency_that_looks_like_markup_shows_as_typed_everywhere(
@@ -396,20 +396,20 @@ async def test_a_currency_that_looks_like_markup_shows_as_typed_everywhere(
     # Typed in the settings, it was read as markup: the card's deal value and the pace
     # screen's pipeline totals crashed the app, on every start after.
     db = demo_storage.db
-    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('currency', '[/]')")
+    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('currency', '[/b]')")
     db.execute("UPDATE prospects SET deal_value_cents = 123400")
     db.conn.commit()
     app = FunnelApp(demo_storage, clock=FrozenClock())
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        assert "[/]1,234.00" in assert_screen_safe(app)
+        assert "[/b]1,234.00" in assert_screen_safe(app)
         await pilot.press("t", "ctrl+u", *"60k", "enter")
         await settle(pilot)
-        assert any("Target [/]60,000.00" in str(n.message) for n in app._notifications)
+        assert any("Target [/b]60,000.00" in str(n.message) for n in app._notifications)
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, PerformanceScreen)
-        assert "[/]60,000.00" in assert_screen_safe(app)
+        assert "[/b]60,000.00" in assert_screen_safe(app)
         await pilot.press("escape", "l", "w", *"500", "enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
