@@ -188,6 +188,37 @@ async def test_a_task_rescheduled_from_the_timeline_moves_the_next_call(
     assert next_call_at(db, tess) == meeting["due_at"]
 
 
+async def test_a_reschedule_the_book_refuses_gives_the_new_time_back(
+    demo_app: FunnelApp, tess: int
+) -> None:
+    """A write refused (another program's lock held past the wait, a file made read-only):
+    the field went with the typed time, and `r` had to be typed again from nothing."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot)
+        callback, _ = open_tasks_of(db, tess)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("r", *"27/11 15:00")
+        await settle(pilot)
+        await demo_app.in_db_thread(lambda db: db.execute("PRAGMA query_only = ON"))
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: "Not saved" in status_text(demo_app))
+        screen = demo_app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert screen.when_field.value == "27/11 15:00"
+        assert demo_app.focused is screen.when_field
+        said = status_text(demo_app)
+        assert "read-only" in said and "enter tries again" in said and "(try again)" not in said
+        await demo_app.in_db_thread(lambda db: db.execute("PRAGMA query_only = OFF"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The callback is rescheduled to Fri 27 Nov 15:00." in status_text(demo_app)
+    due = db.execute("SELECT due_at FROM tasks WHERE id = ?", [callback["id"]]).fetchone()[0]
+    assert due == "2026-11-27T15:00:00+00:00"
+
+
 async def test_a_new_time_read_on_another_day_at_enter_is_shown_not_saved(
     demo_app: FunnelApp, tess: int
 ) -> None:

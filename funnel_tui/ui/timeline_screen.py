@@ -106,6 +106,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self.page: TimelinePage | None = None
         self.changed = False
         self._rescheduling: Task | None = None
+        # A new time enter could not write, given back, and why (_give_back_when).
+        self._save_refused: tuple[str, Text] | None = None
         # Whether down switched the new time to the other day its text can mean.
         self._other_day_chosen = False
         # The minute the new time was last read on.
@@ -311,8 +313,13 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             self._say(Text(str(error), "red"))
             return None
         # As the outcome dialog reads a callback back: what it reads as, the other day
-        # down switches to, and any warning.
-        self._say(read_back_line(answer, self._other_day_chosen))
+        # down switches to, and any warning; and why enter did not save it, until the
+        # time is changed.
+        read_back = read_back_line(answer, self._other_day_chosen)
+        refused = self._save_refused
+        if refused is not None and refused[0] == self.when_field.value:
+            read_back = Text.assemble(read_back, "\n", refused[1])
+        self._say(read_back)
         if seen:
             self._shown_days.shown(
                 "when", self.when_field.value, answer.value, self.funnel.clock().tzinfo
@@ -378,9 +385,13 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             said = turned_message("the new time", day)
             self._not_saved(Text.assemble((said, "red"), "\n", read_back_text(answer)))
             return
+        typed = self.when_field.value
         self._leave_when_field()
-        # The keys held since enter act once the list shows the task moved (_change).
-        self._change(task, "rescheduled", lambda db: reschedule_task(db, task.id, due_at))
+        # The keys held since enter act once the list shows the task moved (_change); a
+        # write that fails gives the new time back (`typed`).
+        self._change(
+            task, "rescheduled", lambda db: reschedule_task(db, task.id, due_at), typed=typed
+        )
 
     def _not_saved(self, why: Text) -> None:
         """Enter saved nothing: say why; the keys typed after it were meant for the list,
@@ -402,6 +413,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
 
     def _leave_when_field(self) -> None:
         self._rescheduling = None
+        self._save_refused = None
         self.when_field.add_class("hidden")
         self.set_focus(self.entries)
 
@@ -469,16 +481,26 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self._change(task, said, lambda db: close_task(db, task.id, status, now=now))
 
     def _change(
-        self, task: Task, said: str, write: Callable[[sqlite_utils.Database], Task]
+        self,
+        task: Task,
+        said: str,
+        write: Callable[[sqlite_utils.Database], Task],
+        *,
+        typed: str | None = None,
     ) -> None:
         """Write in the database thread. The keys typed meanwhile wait until the list shows
-        the tasks as they are after it, so `d d` closes two tasks, not one twice."""
+        the tasks as they are after it, so `d d` closes two tasks, not one twice. A new
+        time `typed` comes back in its field if the write fails."""
         self.funnel.hold_keys()
-        self._write(task, said, write)
+        self._write(task, said, write, typed)
 
     @work(group="timeline-write")
     async def _write(
-        self, task: Task, said: str, write: Callable[[sqlite_utils.Database], Task]
+        self,
+        task: Task,
+        said: str,
+        write: Callable[[sqlite_utils.Database], Task],
+        typed: str | None,
     ) -> None:
         now = self.funnel.clock()
 
@@ -499,6 +521,11 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         except TaskChangeRefused as refused:
             message = Text(f"Not changed: {refused}", "red")
         except Exception as error:  # a failed write changes nothing; the screen carries on
+            if typed is not None:
+                # The new time was lost with the field (another program's lock held past
+                # the wait): it is given back, and enter tries again.
+                self._give_back_when(task, typed, Text(f"Not saved: {describe_error(error)}"))
+                return
             message = Text(f"Not saved: {describe_error(error)} (try again)", "red")
         else:
             self.changed = True
@@ -520,6 +547,19 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             self._say(message)
         finally:
             self.funnel.release_keys()
+
+    def _give_back_when(self, task: Task, typed: str, why: Text) -> None:
+        """A reschedule that could not be written: the field again, with the new time as
+        typed and why it was not saved; the keys typed after enter were meant for the list
+        and are dropped, never typed into it."""
+        why.stylize("red")
+        why.append(" · enter tries again", "red")
+        self._ask_when(task)
+        # Said under the read-back of the time given back, which its change shows.
+        self._save_refused = (typed, why)
+        self.when_field.value = typed
+        self.when_field.cursor_position = len(typed)
+        self._not_saved(why)
 
     def _say(self, message: Text) -> None:
         self.status.update(message)
