@@ -26,7 +26,7 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.prospect_form import ProspectForm
-from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text, wait_for
 from tests.test_app import burst, calls_for, first_in_queue, todays_queue
 
 TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
@@ -896,3 +896,35 @@ async def test_a_meeting_held_or_missed_without_one_come_is_said_before_saving(
         await settle(pilot)
         said = shown_text(demo_app.screen.query_one("#outcome-error", Static))
         assert "⚠ their meeting is Thu 19 Nov 2026, 14:30 (tomorrow), still to come" in said
+
+
+async def test_the_warning_of_a_meeting_still_to_come_goes_once_it_has_come(
+    demo_app: FunnelApp, clock: FrozenClock
+) -> None:
+    # `l s` two minutes before the meeting said it was still to come, and still said so
+    # after it: enter then marked the meeting missed under that line.
+    db = demo_app.storage.db
+    head = todays_queue(db)[0]
+    soon = to_stored(FROZEN_NOW + timedelta(minutes=2))
+    db.execute(
+        "INSERT INTO tasks (prospect_id, kind, due_at, status, created_at)"
+        " VALUES (?, 'meeting', ?, 'open', ?)",
+        [head, soon, to_stored(FROZEN_NOW)],
+    )
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "s")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        said = shown_text(dialog.query_one("#outcome-error", Static))
+        assert "(today, in 2 minutes), still to come" in said
+        clock.advance(seconds=180)
+        # The dialog's look at the clock, each second.
+        await wait_for(
+            pilot,
+            lambda: "still to come" not in shown_text(dialog.query_one("#outcome-error", Static)),
+            budget_s=5,
+        )
+        assert shown_text(dialog.query_one("#outcome-error", Static)).strip() == ""

@@ -241,6 +241,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._started_from: dict[Ask, str] = {}
         self._typed: dict[Ask, str] = {}
         self._slow_save_timers: list[Timer] = []
+        # Whether the line under the fields warns that the meeting is still to come (or
+        # that there is none), for the minute's look at the clock to take back.
+        self._meeting_warned = False
         # Where the focus was when a slow save greyed the fields out (_set_saving).
         self._focused_before_saving: Widget | None = None
         if self.is_mounted:
@@ -353,6 +356,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         if minute == self._minute_read:
             return
         self._minute_read = minute
+        # A meeting said to be still to come may have come since.
+        if self._meeting_warned:
+            self._warn_of_the_meeting()
         for question in self.questions:
             # The reason is picked, not typed: there is nothing of it to read again (read
             # as a typed field, it stopped the app a minute into a lost call's note).
@@ -624,13 +630,12 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
 
     def _error(self, message: str) -> None:
         self.query_one("#outcome-error", Static).update(Text(message, "bold red"))
+        self._meeting_warned = False
 
     def _warn_of_the_meeting(self) -> None:
         """A meeting held or missed needs a meeting that has come: said, not refused."""
-        if self.outcome is None:
-            return
         context = self.context
-        warning = meeting_warning(
+        warning = self.outcome and meeting_warning(
             self.outcome,
             prospect_name=context.prospect_name,
             prospect_timezone=context.prospect_timezone,
@@ -638,11 +643,15 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             meetings_known=context.meetings_known,
             now=self.clock(),
         )
-        if warning is None:
+        if not warning:
+            if self._meeting_warned:
+                # The meeting has come since: no longer "still to come".
+                self._error("")
             return
         self.query_one("#outcome-error", Static).update(
             Text(f"⚠ {warning}; enter still saves it", "yellow")
         )
+        self._meeting_warned = True
 
     @property
     def funnel(self) -> FunnelApp:
