@@ -25,7 +25,14 @@ from funnel_tui.ui.burnup_chart import BurnUpChart
 from funnel_tui.ui.funnel_bars import GREW_NOTE, RATE_NOTE, FunnelBars
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.performance_screen import PerformanceScreen
-from tests.app_support import FROZEN_NOW, FrozenClock, record_frames, settle
+from tests.app_support import (
+    FROZEN_NOW,
+    FrozenClock,
+    record_frames,
+    settle,
+    shown_text,
+    wait_for,
+)
 from tests.test_app import burst
 
 
@@ -282,3 +289,22 @@ async def test_p_p_p_at_full_speed_ends_on_the_pace_screen(demo_app: FunnelApp) 
         burst(demo_app, "p", "p", "p")
         await settle(pilot)
         assert isinstance(demo_app.screen, PerformanceScreen)
+
+
+async def test_a_month_ended_with_no_target_after_it_leaves_no_chart_above_the_message(
+    demo_app: FunnelApp, clock: FrozenClock
+) -> None:
+    # Open past midnight on the month's last day, the screen said no target covers today
+    # under the month gone by's burn-up and funnel.
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        screen = await open_pace_screen(demo_app, pilot)
+        assert screen.query_one("#performance-charts").display
+        clock.now = clock.now.replace(year=2027, month=3, day=3)
+        # The main screen's look at the clock, each second, tells the screens above it.
+        await wait_for(
+            pilot,
+            lambda: "No target covers today" in shown_text(screen.query_one("#performance-table")),
+            budget_s=5,
+        )
+        await settle(pilot)
+        assert not screen.query_one("#performance-charts").display

@@ -158,6 +158,9 @@ class PerformanceScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
                 else "No target covers today: press t to set one."
             )
             table.update(Text(said, "italic"))
+            # The period just ended (midnight on the month's last day, the screen open) had
+            # its charts left above the message.
+            self.query_one("#performance-charts").display = False
             return
         self.pace, burnup = loaded
         self.query_one("#burnup-caption", Label).update(
