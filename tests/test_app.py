@@ -2124,6 +2124,28 @@ async def next_call_cleared(app: FunnelApp, pilot: Pilot[None]) -> tuple[Any, St
     return form, form.query_one("#error-next_call", Static)
 
 
+async def test_the_next_call_in_the_form_follows_the_clock_to_what_the_save_writes(
+    demo_app: FunnelApp, clock: FrozenClock
+) -> None:
+    """`in 3 hours` read back 17:30 at 14:30, still said 17:30 a minute on, and ctrl+s
+    then wrote 17:31: the preview follows the minute, as the outcome dialog's does."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form, under = await next_call_cleared(demo_app, pilot)
+        await pilot.press(*"in 3 hours")
+        await settle(pilot)
+        assert "17:30" in shown_text(under)
+        clock.advance(seconds=60)
+        # The form's look at the clock, each second.
+        await wait_for(pilot, lambda: "17:31" in shown_text(under), budget_s=5)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is not form
+    after = next(db.query("SELECT next_call_at FROM prospects WHERE id = ?", [first["id"]]))
+    assert after["next_call_at"] == "2026-11-18T17:31:00+00:00"
+
+
 async def test_the_next_call_in_the_form_is_read_back_as_it_is_typed(demo_app: FunnelApp) -> None:
     """The form saved `3/11` as next year's, and `fri 11pm` outside calling hours, without
     a word: the outcome dialog and the timeline read a typed time back, the form did not."""

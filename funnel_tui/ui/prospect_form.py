@@ -36,12 +36,14 @@ from funnel_tui.ui.field_error import FieldError
 from funnel_tui.ui.flag import Flag
 from funnel_tui.ui.formatting import read_back_text, to_fix
 from funnel_tui.ui.quiet_update import update_if_changed
-from funnel_tui.ui.shown_days import ShownDays, turned_message
+from funnel_tui.ui.shown_days import ShownDays, minute_of, turned_message
 from funnel_tui.ui.size_classes import ROOMY_HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import not_saved_text, waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from funnel_tui.ui.app import FunnelApp
 
 # Called with the columns to save and the row as the form read it (empty when adding).
@@ -162,6 +164,8 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         self._picking = False
         # What the next call typed was shown to read as: checked again as it saves.
         self._shown_days = ShownDays()
+        # The minute the next call was last read in, for the clock's turn to read it again.
+        self._minute_read: datetime | None = None
         self._said = ("", "")
 
     @property
@@ -307,10 +311,11 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             return None
         return str(self.prospect.get("timezone") or "") or None
 
-    def _show_next_call(self) -> None:
+    def _show_next_call(self, *, seen: bool = True) -> None:
         """What a changed next call reads as, under it, with its warnings (the day a rep
         means by `fri` or `3/12` is on screen before the save); a refusal takes its place
-        once a save was tried, as for every field."""
+        once a save was tried, as for every field. `seen` records the day it reads as as
+        the one the rep saw (not for a reading the clock moved on by itself)."""
         if "next_call" in self.refused:
             return
         typed = self.query_one("#field-next_call", Input).value
@@ -319,8 +324,19 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             with suppress(WhenError):
                 answer = self._next_call_read(typed)
                 said = read_back_text(answer)
-                self._shown_days.shown("next_call", typed, answer.value, self.clock().tzinfo)
+                if seen:
+                    zone = self.clock().tzinfo
+                    self._shown_days.shown("next_call", typed, answer.value, zone)
         update_if_changed(self.query_one("#error-next_call", Static), said)
+
+    def _follow_the_minute(self) -> None:
+        """A time read from now (`in 3 hours`) moves on with the clock: once the minute
+        turns, the next call is read again, so its preview says what ctrl+s would save (it
+        said 13:41 at 13:42, and the save wrote 13:42), as in the outcome dialog."""
+        minute = minute_of(self.clock())
+        if minute != self._minute_read:
+            self._minute_read = minute
+            self._show_next_call(seen=False)
 
     @on(Input.Changed, "#field-next_call")
     @on(Input.Changed, "#field-timezone")
@@ -350,6 +366,8 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
     def on_mount(self) -> None:
         for choice in self.query(Select).results(Select):
             self.watch(choice, "expanded", self._list_shown, init=False)
+        self._minute_read = minute_of(self.clock())
+        self.set_interval(1, self._follow_the_minute)
 
     def compose(self) -> ComposeResult:
         title = "Edit prospect" if self.prospect else "New prospect"
