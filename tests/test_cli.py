@@ -128,6 +128,12 @@ def test_unknown_option_is_a_usage_error() -> None:
             " (funnel report --help)",
         ),
         (["log", "1"], "funnel: Missing argument 'OUTCOME' (funnel log --help)"),
+        # Raised before click knows the command: it named the root's help.
+        (
+            ["report", "--period"],
+            "funnel: Option '--period' requires an argument (funnel report --help)",
+        ),
+        (["config", "--nope"], "funnel: No such option '--nope' (funnel config --help)"),
         (["--no-such-option"], "funnel: No such option '--no-such-option' (funnel --help)"),
     ],
 )
@@ -140,7 +146,7 @@ def test_a_usage_error_is_one_line_naming_the_commands_help(
 ) -> None:
     # Click's block of four lines (Usage, Try, a blank, Error) for what every other error
     # says in one.
-    assert run_main([*args, "--db", str(tmp_path / "book.db")], monkeypatch) == 2
+    assert run_main(["--db", str(tmp_path / "book.db"), *args], monkeypatch) == 2
     assert one_line_error(capsys.readouterr().err) == said
 
 

@@ -141,9 +141,24 @@ def usage_line(error: click.UsageError) -> str:
     help is: `funnel: Invalid value for '--period': 'x' is not one of 'week', 'month',
     'quarter', 'year' (funnel report --help)`. Click's own words quote what was typed with
     repr: a byte that was not UTF-8 read `\\udcff`, which nobody typed."""
-    command = error.ctx.command_path if error.ctx is not None else "funnel"
+    ctx = error.ctx
+    named = ctx is not None and not isinstance(ctx.command, click.Group)
+    command = ctx.command_path if named and ctx is not None else _named_command(sys.argv[1:])
     said = error.format_message().rstrip(".")
     return message_line(f"funnel: {said} ({command} --help)")
+
+
+def _named_command(args: list[str]) -> str:
+    """The command `args` name (`funnel config set`), for an error click raises before it
+    knows which (an option given without its value: `funnel report --period`)."""
+    path: list[str] = ["funnel"]
+    command: click.Command | None = cli
+    with click.Context(cli, info_name="funnel") as ctx:
+        for arg in args:
+            if isinstance(command, click.Group) and arg in command.list_commands(ctx):
+                path.append(arg)
+                command = command.get_command(ctx, arg)
+    return " ".join(path)
 
 
 def main() -> None:
