@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, TypeAlias
 
 from funnel_tui.domain import PIPELINE_STAGES
-from funnel_tui.money import AmountError, parse_amount, refuse_other_currency
+from funnel_tui.money import SUFFIX_MULTIPLIERS, AmountError, parse_amount, refuse_other_currency
 from funnel_tui.own_settings import (
     OWN_SETTINGS,
     OwnSettingsError,
@@ -210,6 +210,12 @@ def _parse_currency(text: str) -> str:
         raise SettingError(
             f"a currency is a symbol or code of 1 to {MAX_CURRENCY_CHARACTERS} visible characters"
             f" without spaces, such as $, €, CHF or kr; not {symbol!r}"
+        )
+    if symbol.lower() in SUFFIX_MULTIPLIERS:
+        # `12k` in a book kept in `k` would be twelve thousand, or twelve k.
+        raise SettingError(
+            f"a currency of {symbol!r} reads as the thousands or millions of an amount"
+            " (12k, 2m); give its code instead, such as ZMW or PGK"
         )
     # Written before every amount: a digit or a sign read as part of it (`1` made a
     # target of 60,000 read 160,000, `-` made a win read as a loss).

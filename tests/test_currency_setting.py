@@ -80,6 +80,20 @@ def test_config_set_refuses_a_currency_an_amount_would_read_as_its_own(
     assert stored_currency(book) == "CHF"
 
 
+@pytest.mark.parametrize("typed", ["k", "K", "m", "M"])
+def test_config_set_refuses_a_currency_read_as_thousands_or_millions(
+    book: Path, typed: str
+) -> None:
+    # In a book kept in `k`, `12k` read as 12,000 and `12 k` was refused.
+    result = invoke("config", "set", "currency", typed, "--db", book)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        f"funnel: currency: a currency of {typed!r} reads as the thousands or millions of an"
+        " amount (12k, 2m); give its code instead, such as ZMW or PGK"
+    )
+    assert stored_currency(book) is None
+
+
 def test_check_names_a_longer_currency_another_tool_stored(book: Path) -> None:
     conn = sqlite3.connect(book, isolation_level=None)
     conn.execute("INSERT INTO settings (key, value) VALUES ('currency', 'Swiss Francs')")
