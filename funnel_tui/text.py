@@ -93,9 +93,18 @@ def message_line(message: str) -> str:
 
 
 def shown_path(path: object) -> str:
-    """A path as a message names it: escape sequences and control characters gone (a file
-    may be named with them), each byte that was not UTF-8 shown `\\xNN`."""
-    return message_line(str(path))
+    """A path as a message names it, each character a terminal would act on (a file may be
+    named with an escape) written as its escape, `\\x1b`, and each byte that was not
+    UTF-8 as `\\xNN`: the line names the file there is, not another one without them."""
+    return _ACTED_ON.sub(_written_as_escape, bytes_as_typed(str(path)))
+
+
+# What shown_path writes as escapes: the controls, line ends included, and the invisible.
+_ACTED_ON = re.compile(f"[\r\n\t{ACTING_BUT_LINE_ENDS}{INVISIBLE}]")
+
+
+def _written_as_escape(found: re.Match[str]) -> str:
+    return found.group().encode("unicode_escape").decode("ascii")
 
 
 def bytes_as_typed(text: str) -> str:
