@@ -298,8 +298,9 @@ class ImportReport:
         if not self.written and self.rejected:
             return (
                 "nothing written because"
-                f" {_counted(len(self.rejected), 'row was', 'rows were')} rejected; the rest "
-                f"would add {self.added}, update {self.updated}{leave}{suppressed} {read_as}"
+                f" {_counted(len(self.rejected), 'row was', 'rows were')} rejected; with"
+                f" {skipping} the rest would add {self.added}, update {self.updated}{leave}"
+                f"{suppressed} {read_as}"
             )
         return (
             f"added {self.added}, updated {self.updated}{unchanged}, rejected"

@@ -1793,6 +1793,8 @@ async def test_import_from_the_app_reports_and_adds_prospects(
         await settle(pilot)
         result = shown_text(demo_app.screen.query_one("#import-result"))
         assert "nothing written" in result
+        # The dialog's own tick, not the command line's option.
+        assert "with “Import the valid rows and skip the rest” ticked the rest" in result
         assert "line 3" in result
         assert db["prospects"].count == count
         await pilot.press("tab", "space", "shift+tab", "enter")

@@ -546,7 +546,8 @@ def test_one_bad_row_means_nothing_is_written_and_every_bad_line_is_reported(
         assert BROKEN_LINES[rejected.line] in rejected.reason
     assert str(report.rejected[0]) == "line 6: 3 fields, the header has 5"
     assert report.summary() == (
-        "nothing written because 6 rows were rejected; the rest would add 3, update 0"
+        "nothing written because 6 rows were rejected; with --skip-invalid the rest would add 3,"
+        " update 0"
         " (utf-8, comma)"
     )
 
