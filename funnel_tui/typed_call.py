@@ -51,7 +51,7 @@ from funnel_tui.outcome_effects import follow_up_task_kind
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.tasks import open_tasks, soonest_open_tasks
-from funnel_tui.text import one_line
+from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, in_utc
 
 if TYPE_CHECKING:
@@ -232,29 +232,44 @@ def _refuse_a_call_just_made_by_another(
         )
 
 
-def _refuse_another_amount(
+def _refuse_another_call(
     db: sqlite_utils.Database,
     found: LoggedCall,
     typed: TypedCall,
     request_id: str,
     settings: Settings,
 ) -> None:
-    """A retry sends what the first try did: an amount other than the deal the call made
-    under the same id is another call's, and the key was reused (OutcomeInvalid). It was
-    said to be logged already, and the amount given was dropped without a word."""
-    text = typed.fields.get(Ask.AMOUNT)
-    if text is None:
-        return
-    row = db.execute("SELECT amount_cents FROM deals WHERE call_id = ?", [found.call_id]).fetchone()
-    try:
-        cents = parse_amount(text, settings.currency)
-    except ValueError:
-        cents = None
-    if row is not None and cents != row[0]:
-        stored = format_money(row[0], settings.currency)
+    """A retry sends what the first try did: an amount, a reason or a note other than
+    what the call under the same id holds is another call's, and the key was reused
+    (OutcomeInvalid). It was said to be logged already, and what was given was dropped
+    without a word. A time (`--when in 2 hours`) is not compared: read again, a retry's
+    moves on with the clock."""
+    notes, reason, deal = db.execute(
+        "SELECT notes, reason, (SELECT amount_cents FROM deals WHERE call_id = calls.id)"
+        " FROM calls WHERE id = ?",
+        [found.call_id],
+    ).fetchone()
+    differs = []
+    if (amount := typed.fields.get(Ask.AMOUNT)) is not None and deal is not None:
+        try:
+            cents = parse_amount(amount, settings.currency)
+        except ValueError:
+            cents = None
+        if cents != deal:
+            differs.append(f"with {format_money(deal, settings.currency)}; {one_line(amount)}")
+    if (picked := typed.fields.get(Ask.REASON)) is not None:
+        try:
+            same = read_reason(picked).value == reason
+        except AnswerRefused:
+            same = False
+        if not same:
+            differs.append(f"for {reason or 'no reason'}; {one_line(picked)}")
+    if typed.note is not None and clean_optional(typed.note) != notes:
+        differs.append("with another note; this one")
+    if differs:
         raise OutcomeInvalid(
             f"request id {request_id!r} was used for call {found.call_id}, logged as"
-            f" {found.outcome.spec.label.lower()} with {stored}; {one_line(text)} was not logged"
+            f" {found.outcome.spec.label.lower()} {differs[0]} was not logged"
         )
 
 
@@ -288,7 +303,7 @@ def log_typed_call(
                 " was not logged"
             )
         if found is not None:
-            _refuse_another_amount(db, found, typed, request_id, settings)
+            _refuse_another_call(db, found, typed, request_id, settings)
             return found
     prospect = get_prospect(db, prospect_id)
     if prospect is None:

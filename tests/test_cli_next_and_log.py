@@ -1048,6 +1048,28 @@ def test_a_request_id_reused_for_another_amount_is_refused(demo: Book) -> None:
     assert again.startswith("Already logged, not written again:")
 
 
+@pytest.mark.parametrize(
+    ("first", "again", "said"),
+    [
+        (["x", "--reason", "b"], ["x", "--reason", "c"], "logged as not interested for budget; c"),
+        (["n", "--note", "left a message"], ["n", "--note", "spoke to her PA"], "another note"),
+    ],
+)
+def test_a_request_id_reused_for_another_reason_or_note_is_refused(
+    demo: Book, first: list[str], again: list[str], said: str
+) -> None:
+    logged_ok(demo, HEAD, *first, "--request-id", "k2")
+    before = written(demo)
+
+    result = log(demo, HEAD, *again, "--request-id", "k2")
+
+    assert result.exit_code == 1
+    assert said in one_line_error(result.stderr)
+    assert written(demo) == before
+    # Sent again as it was first, it is the same call.
+    assert logged_ok(demo, HEAD, *first, "--request-id", "k2").startswith("Already logged")
+
+
 def test_a_name_another_tool_stored_as_a_blob_does_not_fail_a_logged_call(
     demo_file: Path,
 ) -> None:
