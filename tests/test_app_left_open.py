@@ -320,6 +320,30 @@ async def test_a_wall_clock_that_jumps_is_followed_at_the_next_poll(
         assert followed == [clock.now]
 
 
+async def test_the_queue_follows_the_clock_as_the_minute_turns(
+    demo_app: FunnelApp, clock: FrozenClock, steady: Steady, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Followed every 60 seconds from the app's start, a prospect whose calling hours had
+    closed at 18:00 stayed at the head of the queue until 18:00:42."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(demo_app)
+        followed: list[datetime] = []
+        monkeypatch.setattr(screen, "_follow_the_clock", lambda: followed.append(clock.now))
+        clock.advance(seconds=59)
+        steady.now += 1
+        screen._refresh_on_outside_change()
+        assert followed == []
+        # 14:31:00: the next look, within the second, follows the new minute.
+        clock.advance(seconds=1)
+        steady.now += 1
+        screen._refresh_on_outside_change()
+        assert followed == [clock.now]
+        steady.now += 1
+        screen._refresh_on_outside_change()
+        assert followed == [clock.now], "once a minute"
+
+
 async def test_the_pace_screen_left_open_past_midnight_reads_the_new_day(
     demo_app: FunnelApp, clock: FrozenClock, steady: Steady
 ) -> None:

@@ -339,7 +339,6 @@ class MainScreen(
         self.reload_pace()
         self._look_at_the_clock()
         self.set_interval(1, self._tick_timer)
-        self.set_interval(60, self._follow_the_clock)
         # A team's database tells of a change as it is committed: looked at more often.
         team = self.funnel.rep is not None
         self._own_settings_seen = own_settings_stamp(self.funnel.rep)
@@ -359,11 +358,13 @@ class MainScreen(
             self.reload_pace()
 
     def _look_at_the_clock(self) -> None:
-        """Follow the clock at once when the rep's day turned or the wall clock jumped
-        since the last look, once a second (CLOCK_LOOK_S). Left open past midnight, or
-        woken from sleep the next day (timers count the monotonic clock, which stood
-        still), the screen showed the day before until the minute's look: yesterday's
-        calls as today's, a callback of yesterday as due today."""
+        """Follow the clock as each minute turns, and at once when the rep's day turned or
+        the wall clock jumped since the last look, once a second (CLOCK_LOOK_S). Left open
+        past midnight, or woken from sleep the next day (timers count the monotonic clock,
+        which stood still), the screen showed the day before until the minute's look:
+        yesterday's calls as today's, a callback of yesterday as due today. Followed every
+        60 seconds from the start, a prospect stayed at the head of the queue up to a
+        minute after their calling hours had closed."""
         steady, last = monotonic(), self._clock_seen
         if last is not None and steady - last[2] < CLOCK_LOOK_S:
             return
@@ -374,7 +375,9 @@ class MainScreen(
         if seen[0] != last[0]:
             # The screens open above this one (the pace screen, a timeline) follow too.
             self.funnel.day_turned_signal.publish(seen[0])
-        elif abs((seen[1] - last[1]) - (seen[2] - last[2])) <= CLOCK_JUMP_S:
+        elif abs((seen[1] - last[1]) - (seen[2] - last[2])) <= CLOCK_JUMP_S and (
+            seen[1] // 60 == last[1] // 60
+        ):
             return
         self._follow_the_clock()
 
