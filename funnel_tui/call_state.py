@@ -39,13 +39,16 @@ def ran_over() -> str:
 
 
 def call_time(started_at: datetime, now: datetime) -> str:
-    """A running call's time as its timer shows it, `m:ss`: `0:00` while the wall clock
-    reads before its start (set back during the call), `over 12 hours` past KEPT_AT_MOST,
-    which a call is logged without."""
+    """A running call's time as its timer shows it, `m:ss`, from an hour `h:mm:ss` (it
+    read `455:11`): `0:00` while the wall clock reads before its start (set back during
+    the call), `over 12 hours` past KEPT_AT_MOST, which a call is logged without."""
     if ran_too_long(started_at, now):
         return _OVER_THE_LIMIT
     elapsed = max(0, int(seconds_between(started_at, now)))
-    return f"{elapsed // 60}:{elapsed % 60:02d}"
+    hours, seconds = divmod(elapsed, 3600)
+    if hours:
+        return f"{hours}:{seconds // 60:02d}:{seconds % 60:02d}"
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def when_started(started_at: datetime, now: datetime) -> str:

@@ -54,10 +54,12 @@ def test_a_kept_call_reads_back_and_one_too_old_or_unreadable_is_let_go(tmp_path
 
 def test_a_calls_time_and_start_as_the_rep_reads_them() -> None:
     """A call's timer went negative when the wall clock was set back during it, and counted
-    on past the 12 hours after which it is logged without its time (`call time 720:10`)."""
-    assert call_time(FROZEN_NOW, FROZEN_NOW + timedelta(minutes=75, seconds=4)) == "75:04"
+    on past the 12 hours after which it is logged without its time (`call time 720:10`).
+    Past an hour it reads in hours (`75:04` was an hour and a quarter)."""
+    assert call_time(FROZEN_NOW, FROZEN_NOW + timedelta(minutes=59, seconds=59)) == "59:59"
+    assert call_time(FROZEN_NOW, FROZEN_NOW + timedelta(minutes=75, seconds=4)) == "1:15:04"
     assert call_time(FROZEN_NOW, FROZEN_NOW - timedelta(minutes=59)) == "0:00"
-    assert call_time(FROZEN_NOW, FROZEN_NOW + KEPT_AT_MOST) == "720:00"
+    assert call_time(FROZEN_NOW, FROZEN_NOW + KEPT_AT_MOST) == "12:00:00"
     assert call_time(FROZEN_NOW, FROZEN_NOW + KEPT_AT_MOST + timedelta(seconds=1)) == (
         "over 12 hours"
     )
