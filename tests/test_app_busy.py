@@ -354,7 +354,7 @@ async def until_shown(pilot: Pilot[None], shown: Callable[[], str]) -> str:
         (("n", *"prefers email"), "#note-error"),
         (("a", *"Ada Lovelace", "tab", "tab", "tab", *"+44 20 7946 0999"), "#form-status"),
         (("e", *" Jr"), "#form-status"),
-        (("s", "tab", "0"), "#settings-status"),
+        (("s", "tab", "x"), "#settings-status"),
         (("t", "ctrl+u", *"90k"), "#target-error"),
     ],
     ids=["note", "add", "edit", "settings", "target"],
