@@ -308,3 +308,6 @@ async def test_a_month_ended_with_no_target_after_it_leaves_no_chart_above_the_m
         )
         await settle(pilot)
         assert not screen.query_one("#performance-charts").display
+        # `t` does nothing here: it said to press it.
+        said = shown_text(screen.query_one("#performance-table"))
+        assert "esc, then t, sets one" in said

@@ -219,6 +219,30 @@ async def test_a_reschedule_the_book_refuses_gives_the_new_time_back(
     assert due == "2026-11-27T15:00:00+00:00"
 
 
+async def test_a_task_marked_done_while_the_book_is_busy_says_to_try_again_once(
+    demo_app: FunnelApp, tess: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `Not saved: ... try again in a moment (try again)`.
+    from funnel_tui.store import sqlite as storage_module
+
+    monkeypatch.setattr(storage_module, "BUSY_TIMEOUT_S", 0.1)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        other = sqlite3.connect(demo_app.storage.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("d", "y")
+            await settle_until(pilot, lambda: "Not saved" in status_text(demo_app))
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        said = status_text(demo_app)
+    assert "is busy" in said and said.count("try again") == 1
+
+
 async def test_a_new_time_read_on_another_day_at_enter_is_shown_not_saved(
     demo_app: FunnelApp, tess: int
 ) -> None:

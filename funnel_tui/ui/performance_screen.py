@@ -153,9 +153,9 @@ class PerformanceScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
         if isinstance(loaded, NoTarget):
             said = (
                 "No readable target covers today: funnel check lists the unreadable one;"
-                " press t to set one."
+                " esc, then t, sets one."
                 if loaded.unreadable
-                else "No target covers today: press t to set one."
+                else "No target covers today: esc, then t, sets one."
             )
             table.update(Text(said, "italic"))
             # The period just ended (midnight on the month's last day, the screen open) had

@@ -526,7 +526,10 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
                 # the wait): it is given back, and enter tries again.
                 self._give_back_when(task, typed, Text(f"Not saved: {describe_error(error)}"))
                 return
-            message = Text(f"Not saved: {describe_error(error)} (try again)", "red")
+            described = describe_error(error)
+            # Most reasons say to try again already (`... try again in a moment`).
+            again = "" if "try again" in described else " (try again)"
+            message = Text(f"Not saved: {described}{again}", "red")
         else:
             self.changed = True
             message = Text(f"The {task.kind.value if task.kind else 'task'} is {said}")
