@@ -38,7 +38,7 @@ from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.late_style import late_style
 from funnel_tui.ui.readable_options import ReadableOptionList
 from funnel_tui.ui.shown_days import ShownDays, minute_of, turned_message
-from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.slow_write import not_saved_text, waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 from funnel_tui.ui.timeline_entries import entry_line, open_task_line
 
@@ -524,7 +524,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             if typed is not None:
                 # The new time was lost with the field (another program's lock held past
                 # the wait): it is given back, and enter tries again.
-                self._give_back_when(task, typed, Text(f"Not saved: {describe_error(error)}"))
+                self._give_back_when(task, typed, Text(not_saved_text(error), "red"))
                 return
             described = describe_error(error)
             # Most reasons say to try again already (`... try again in a moment`).
@@ -553,10 +553,9 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
 
     def _give_back_when(self, task: Task, typed: str, why: Text) -> None:
         """A reschedule that could not be written: the field again, with the new time as
-        typed and why it was not saved; the keys typed after enter were meant for the list
-        and are dropped, never typed into it."""
-        why.stylize("red")
-        why.append(" · enter tries again", "red")
+        typed and why it was not saved (not_saved_text: and that enter tries again); the
+        keys typed after enter were meant for the list and are dropped, never typed into
+        it."""
         self._ask_when(task)
         # Said under the read-back of the time given back, which its change shows.
         self._save_refused = (typed, why)
