@@ -142,8 +142,11 @@ def usage_line(error: click.UsageError) -> str:
     'quarter', 'year' (funnel report --help)`. Click's own words quote what was typed with
     repr: a byte that was not UTF-8 read `\\udcff`, which nobody typed."""
     ctx = error.ctx
-    named = ctx is not None and not isinstance(ctx.command, click.Group)
-    command = ctx.command_path if named and ctx is not None else _named_command(sys.argv[1:])
+    if ctx is not None and not isinstance(ctx.command, click.Group):
+        command = ctx.command_path
+    else:
+        # Raised while a group still parsed (`funnel report --period`): named from argv.
+        command = _named_command(sys.argv[1:])
     said = error.format_message().rstrip(".")
     return message_line(f"funnel: {said} ({command} --help)")
 

@@ -635,15 +635,19 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
     def _warn_of_the_meeting(self) -> None:
         """A meeting held or missed needs a meeting that has come: said, not refused."""
         context = self.context
-        warning = self.outcome and meeting_warning(
-            self.outcome,
-            prospect_name=context.prospect_name,
-            prospect_timezone=context.prospect_timezone,
-            meeting_due=context.meeting_due,
-            meetings_known=context.meetings_known,
-            now=self.clock(),
+        warning = (
+            None
+            if self.outcome is None
+            else meeting_warning(
+                self.outcome,
+                prospect_name=context.prospect_name,
+                prospect_timezone=context.prospect_timezone,
+                meeting_due=context.meeting_due,
+                meetings_known=context.meetings_known,
+                now=self.clock(),
+            )
         )
-        if not warning:
+        if warning is None:
             if self._meeting_warned:
                 # The meeting has come since: no longer "still to come".
                 self._error("")
