@@ -1201,8 +1201,8 @@ def _kept_tasks(
 ) -> tuple[KeptTask, ...]:
     """The tasks an undo left, soonest first: those the call made that the rep changed
     since (moved or done), and those it kept rather than booked that are still open."""
-    changed = set(changed)
-    task_ids = [*changed, *booked]
+    changed_ids = set(changed)
+    task_ids = [*changed_ids, *booked]
     if not task_ids:
         return ()
     marks = ", ".join("?" * len(task_ids))
@@ -1213,7 +1213,7 @@ def _kept_tasks(
     return tuple(
         KeptTask(str(kind), from_stored(due), str(status))
         for task_id, kind, due, status in rows
-        if task_id in changed or status == TaskStatus.OPEN
+        if task_id in changed_ids or status == TaskStatus.OPEN
     )
 
 
